@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class RegistryConfig(AppConfig):
+    name = "registry"
+    verbose_name = _("Sub-processor registry")
+
+    def ready(self):
+        from . import changes  # noqa: F401  (connects the history receivers)
