@@ -1,0 +1,3 @@
+"""Filled in by its feature; see config/urls.py."""
+
+urlpatterns = []
