@@ -1,8 +1,9 @@
 """The transfer checker's rule engine (transfer-rules.md, version 1).
 
 `check` answers one question: may data of a user in S, in categories C, go to sub-processor P
-in country D on day T? It runs every rule of `transfers.rules` in order, accumulating findings,
-and reports the Chapter V basis (GDPR Art. 45/46/49, UK GDPR, FADP Art. 16/17, PIPL Art. 38).
+in country D on day T? It runs every rule of `transfers.rules`, then the Chapter V rule of S's
+regime from `transfers.chapter_v`, accumulating findings, and reports the basis found (GDPR
+Art. 45/46/49, UK GDPR, FADP Art. 16/17, PIPL Art. 38).
 `audit` answers it for every data flow of a roster ("The whole-roster audit").
 
 Pure: plain functions over the frozen dataclasses of `transfers.domain`, stdlib only, no Django.
@@ -17,6 +18,7 @@ from datetime import date
 from itertools import chain, product
 from string import ascii_uppercase
 
+from transfers.chapter_v import CHAPTER_V
 from transfers.domain import (
     AdequacyDecision,
     Finding,
@@ -31,7 +33,7 @@ from transfers.domain import (
     regime_of,
     subject_matches,
 )
-from transfers.rules import CHAPTER_V, RULE_IDS, RULES
+from transfers.rules import RULES
 
 __all__ = [
     "RULE_IDS",
@@ -52,6 +54,31 @@ __all__ = [
     "regime_of",
     "subject_matches",
 ]
+
+
+# Every rule id in the order findings appear (within one regime), for tests and documentation.
+RULE_IDS: tuple[str, ...] = (
+    "registry.undeclared_location",
+    "registry.undeclared_flow",
+    "registry.not_active",
+    "contract.dpa_missing",
+    "policy.prc_localisation",
+    "policy.processing_country",
+    "ai.training_not_disabled",
+    "ai.retention_not_zero",
+    *(
+        f"{code}.{rule}"
+        for code in ("eu", "uk", "ch")
+        for rule in (
+            "partial_adequacy",
+            "tia_missing",
+            "tia_stale",
+            "derogation_only",
+            "no_mechanism",
+        )
+    ),
+    "prc.no_mechanism",
+)
 
 
 def check(question: Question, sp: SubProcessor, ref: ReferenceData) -> Verdict:
@@ -88,11 +115,8 @@ def _audit_entries(flow_subjects: frozenset[str], ref: ReferenceData) -> Iterato
             if country not in named:
                 yield country, "ROW"
         every_code = ("".join(pair) for pair in product(ascii_uppercase, repeat=2))
-        yield next(
-            c
-            for c in chain(_ROW_OTHER_STAND_INS, every_code)
-            if c not in named and regime_of(c, ref) is None
-        ), "ROW"
+        candidates = chain(_ROW_OTHER_STAND_INS, every_code)
+        yield next(c for c in candidates if c not in named and regime_of(c, ref) is None), "ROW"
 
 
 def audit_subjects(flow_subjects: frozenset[str], ref: ReferenceData) -> list[str]:
@@ -130,4 +154,3 @@ def audit(sub_processors: Iterable[SubProcessor], ref: ReferenceData, on: date) 
                     verdict = check(question, sp, ref)
                     rows.append(AuditRow(sp.slug, index, subject, destination, verdict, represents))
     return rows
-
