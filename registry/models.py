@@ -263,7 +263,9 @@ class Safeguard(models.Model):
                 violation_error_message=_("An SCC module is given only with eu_scc."),
             ),
             models.CheckConstraint(
-                condition=~Q(kind=SafeguardKind.EU_SCC) | Q(module__gte=1, module__lte=4),
+                # module IS NULL would make the comparison unknown, which a CHECK lets pass.
+                condition=~Q(kind=SafeguardKind.EU_SCC)
+                | Q(module__isnull=False, module__gte=1, module__lte=4),
                 name="safeguard_eu_scc_needs_module",
                 violation_error_message=_("EU SCCs need their module, 1 to 4."),
             ),
