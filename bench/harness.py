@@ -121,7 +121,7 @@ class Server:
             sock.bind(("127.0.0.1", 0))
             self.port = sock.getsockname()[1]
         self.process = subprocess.Popen(
-            [PYTHON, "-m", "gunicorn", "-w", str(self.workers), "-k", "sync",
+            [PYTHON, "-m", "gunicorn", "-c", "/dev/null", "-w", str(self.workers), "-k", "sync",
              "-b", f"127.0.0.1:{self.port}", "--log-level", "warning", "config.wsgi"],
             cwd=ROOT, env=self.env, start_new_session=True,
         )

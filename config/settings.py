@@ -181,17 +181,48 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "registry.api.schema.RegistryAutoSchema",
     "UNAUTHENTICATED_USER": None,
+    "DEFAULT_THROTTLE_CLASSES": ["registry.api.throttling.TokenRateThrottle"],
+    "EXCEPTION_HANDLER": "registry.api.errors.api_exception_handler",
 }
+# Requests per minute of an API token without a limit of its own (0: unlimited).
+API_RATE_LIMIT_PER_MINUTE = int(os.environ.get("API_RATE_LIMIT_PER_MINUTE", "600"))
+# Rendered API answers each server process keeps, by ETag (0: none).
+API_ANSWER_CACHE_SIZE = int(os.environ.get("API_ANSWER_CACHE_SIZE", "64"))
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Sub-processor registry API",
-    "DESCRIPTION": "Read the roster of sub-processors and data flows, and check transfers.",
+    "DESCRIPTION": (
+        "Read the roster of sub-processors and data flows, and check transfers.\n\n"
+        "**Token.** Every endpoint but this document needs `Authorization: Token <key>`. An "
+        "administrator creates a key with `python manage.py create_api_token NAME` (printed "
+        "once); without one the API answers 401. Each token has a rate limit (requests per "
+        "minute, set per token in the admin); beyond it the API answers 429 with "
+        "`Retry-After`.\n\n"
+        "**Read only.** Lists are paginated (`?page=`, `?page_size=` up to 100) as "
+        "`{count, next, previous, results}`. Write methods answer 405; the transfer check is "
+        "the one POST.\n\n"
+        "**Caching.** Roster answers carry `ETag` and `Last-Modified`; send them back as "
+        "`If-None-Match` / `If-Modified-Since` and an unchanged answer is `304 Not Modified` "
+        "(no body, cheap). `?updated_since=` lists only what changed since your last fetch.\n\n"
+        "**Errors.** Every error is `{status, code, detail}`, plus `errors` (field: reasons) "
+        "for invalid input."
+    ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
     "SERVE_AUTHENTICATION": [],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"persistAuthorization": True, "displayOperationId": False},
+    "ENUM_NAME_OVERRIDES": {
+        "StatusEnum": "registry.choices.Status",
+        "SafeguardKindEnum": "registry.choices.SafeguardKind",
+        "CertificationEnum": "registry.choices.Certification",
+        "DataCategoryCodeEnum": "registry.choices.DataCategoryCode",
+    },
 }
 
 # Notices of material changes: days between announcement and effect (policy §8, SCC Clause 9).

@@ -5,13 +5,16 @@ is a quoted word, so ``"usage"`` cannot match inside another code), never with J
 which SQLite lacks.
 """
 
+from datetime import UTC
 from functools import cache
 
 import django_filters
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef, Q, TextField
 from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
+from django_filters.fields import IsoDateTimeField
 
 from .choices import DataCategoryCode, Status, SubjectRegion
 from .models import (
@@ -65,6 +68,23 @@ def json_list_contains(queryset, field: str, codes):
     return annotated.filter(condition)
 
 
+class MomentField(IsoDateTimeField):
+    """An ISO 8601 date-time that can be compared in the database (UTC, within range)."""
+
+    def clean(self, value):
+        moment = super().clean(value)
+        if moment is None:
+            return moment
+        try:
+            return moment.astimezone(UTC)
+        except (OverflowError, ValueError):
+            raise ValidationError(_("This moment is out of range."), code="invalid") from None
+
+
+class MomentFilter(django_filters.IsoDateTimeFilter):
+    field_class = MomentField
+
+
 class SlugFilter(django_filters.ModelMultipleChoiceFilter):
     """Any of several objects named by slug (``?category=a&category=b``); 400 for an unknown
     slug. ``field_name`` is the foreign key to filter on."""
@@ -110,7 +130,7 @@ class SubProcessorFilterSet(django_filters.FilterSet):
         coerce=lambda value: value == "true",
         help_text=_("true: only those listed on the public page; false: only the others."),
     )
-    updated_since = django_filters.IsoDateTimeFilter(
+    updated_since = MomentFilter(
         method="filter_updated_since",
         help_text=_("ISO 8601 date or date-time (the registry's time zone when none is given): "
                     "sub-processors that changed since then, their locations, safeguards, "
