@@ -45,7 +45,8 @@ class Comparison:
 
     @property
     def ratio(self) -> float:
-        return statistics.median(t.rps / b.rps for t, b in zip(self.target, self.baseline))
+        pairs = zip(self.target, self.baseline, strict=True)
+        return statistics.median(t.rps / b.rps for t, b in pairs)
 
     def line(self) -> str:
         target_rps = statistics.median(m.rps for m in self.target)

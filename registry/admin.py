@@ -17,6 +17,8 @@ from django.utils.translation import ngettext
 from django_countries import countries as country_names
 from simple_history.admin import SimpleHistoryAdmin
 
+from transfers.admin_views import flow_findings_html, sub_processor_findings_html
+
 from .admin_forms import DataFlowForm, LocationFormSet, SubProcessorForm
 from .api.authentication import api_token_revoke
 from .changes import roster_write
@@ -196,7 +198,8 @@ class SubProcessorAdmin(RosterHistoryAdmin):
     list_filter = ["category", "status", "public", LocationCountryFilter]
     search_fields = ["slug", "name", "purpose_en", "purpose_zh_hans"]
     list_select_related = ["category"]
-    readonly_fields = ["announced_effective", "created_at", "updated_at", "data_flow_summary"]
+    readonly_fields = ["announced_effective", "created_at", "updated_at", "data_flow_summary",
+                       "transfer_findings"]
     actions = ["retire_selected"]
     fieldsets = [
         (None, {"fields": ["slug", "name", "category", "website", "headquarters"]}),
@@ -216,6 +219,7 @@ class SubProcessorAdmin(RosterHistoryAdmin):
             "description": _("Only for the category of third-party AI model providers."),
         }),
         (_("Data flows"), {"fields": ["data_flow_summary"]}),
+        (_("Transfer checker"), {"fields": ["transfer_findings"]}),
         (_("Internal"), {"fields": ["internal_notes", "created_at", "updated_at"]}),
     ]
 
@@ -233,6 +237,10 @@ class SubProcessorAdmin(RosterHistoryAdmin):
     def get_readonly_fields(self, request, obj=None):
         # The slug is the identity roster files and the API use: fixed once created.
         return [*self.readonly_fields, "slug"] if obj else self.readonly_fields
+
+    @admin.display(description=_("findings"))
+    def transfer_findings(self, obj):
+        return sub_processor_findings_html(obj)
 
     @admin.display(description=_("data flows"))
     def data_flow_summary(self, obj):
@@ -323,6 +331,11 @@ class DataFlowAdmin(RosterHistoryAdmin):
     search_fields = ["sub_processor__slug", "sub_processor__name", "purpose"]
     list_select_related = ["sub_processor"]
     autocomplete_fields = ["sub_processor"]
+    readonly_fields = ["transfer_findings"]
+
+    @admin.display(description=_("transfer checker findings"))
+    def transfer_findings(self, obj):
+        return flow_findings_html(obj)
 
     @admin.display(description=_("data categories"))
     def data_category_list(self, obj):

@@ -1,3 +1,14 @@
-"""Filled in by its feature; see config/urls.py."""
+"""Transfer checker pages under /admin/ that are not model admins; see config/urls.py."""
 
-urlpatterns = []
+from django.contrib import admin
+from django.urls import path
+
+from .admin_views import compliance_view
+
+urlpatterns = [
+    path(
+        "transfers/compliance/",
+        admin.site.admin_view(compliance_view),
+        name="transfers_compliance",
+    ),
+]

@@ -44,6 +44,8 @@ def _held(sp: SubProcessor) -> frozenset[str]:
 
 def anniversary(day: date) -> date:
     """The same calendar day a year later (29 February -> 28 February)."""
+    if day.year == date.max.year:
+        return date.max
     try:
         return day.replace(year=day.year + 1)
     except ValueError:
