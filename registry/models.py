@@ -17,6 +17,7 @@ from .validators import (
     COUNTRY_ERROR,
     flow_country_error,
     flow_country_problems,
+    validate_category_slug,
     validate_certification_list,
     validate_country_list,
     validate_data_category_list,
@@ -47,7 +48,7 @@ class Category(models.Model):
         _("slug"),
         max_length=50,
         unique=True,
-        validators=[validate_slug],
+        validators=[validate_category_slug],
         help_text=_("Stable identifier used in roster files, e.g. cloud_infrastructure."),
     )
     name_en = models.CharField(_("name (English)"), max_length=100)

@@ -19,6 +19,13 @@ validate_slug = RegexValidator(
     code="invalid_slug",
 )
 
+validate_category_slug = RegexValidator(
+    r"\A[a-z0-9_-]+\Z",
+    _("%(value)r is not a valid category slug: use lower-case letters, digits, underscores and "
+      "hyphens only"),
+    code="invalid_slug",
+)
+
 COUNTRY_ERROR = _("%(value)r is not an ISO 3166-1 country code")
 
 
