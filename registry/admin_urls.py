@@ -1,3 +1,9 @@
-"""Filled in by its feature; see config/urls.py."""
+"""Registry pages under /admin/ that are not model admins; see config/urls.py."""
 
-urlpatterns = []
+from django.urls import path
+
+from .public_admin import public_export_view
+
+urlpatterns = [
+    path("registry/export/", public_export_view, name="registry_public_export"),
+]

@@ -104,7 +104,7 @@ def test_a_category_declared_in_the_file_may_be_used():
 def test_a_declared_category_needs_a_valid_slug_and_both_names():
     found = problems(roster(categories=[{"slug": "Bad Slug", "name": {"en": "Security"}}]))
     assert "categories[0].name.zh-hans: is required" in found
-    assert any(line.startswith("categories[0].slug: 'Bad Slug' is not a valid slug")
+    assert any(line.startswith("categories[0].slug: 'Bad Slug' is not a valid category slug")
                for line in found)
 
 
