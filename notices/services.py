@@ -132,7 +132,8 @@ def notices_publish(*, notices: Iterable[Notice], user=None, actor: str = "") ->
     published = []
     with transaction.atomic():
         queryset = (
-            Notice.objects.select_for_update()
+            # Lock the notices only: PostgreSQL cannot lock the nullable side of an outer join.
+            Notice.objects.select_for_update(of=("self",))
             .filter(pk__in=[notice.pk for notice in notices], status=NoticeStatus.DRAFT)
             .select_related("sub_processor")
             .order_by("pk")
