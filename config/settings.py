@@ -144,9 +144,27 @@ CACHES = {
     )
 }
 
-TASKS = {
-    "default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")},
-}
+# Django's tasks framework. By default the database backend (django-tasks-db), whose worker is
+# `manage.py db_worker`; with TASKS_BACKEND=redis, django-tasks-redis on TASKS_REDIS_URL (or
+# REDIS_URL), whose worker is `manage.py run_redis_tasks --continuous`.
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND", "database")
+if TASKS_BACKEND == "redis":
+    INSTALLED_APPS.append("django_tasks_redis")
+    TASKS = {
+        "default": {
+            "BACKEND": "django_tasks_redis.backends.RedisTaskBackend",
+            "OPTIONS": {
+                "REDIS_URL": os.environ.get("TASKS_REDIS_URL")
+                or REDIS_URL
+                or "redis://127.0.0.1:6379/0",
+                "REDIS_KEY_PREFIX": os.environ.get("TASKS_REDIS_PREFIX", "registry_tasks"),
+            },
+        }
+    }
+elif TASKS_BACKEND == "database":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+else:
+    raise ImproperlyConfigured("TASKS_BACKEND is 'database' or 'redis'.")
 
 # Email: configured from the environment with Django's own names (EMAIL_HOST, EMAIL_PORT,
 # EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS). Without EMAIL_HOST, development prints
