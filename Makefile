@@ -4,6 +4,8 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed
 HOST ?= 127.0.0.1:8000
+# The task worker of the configured tasks backend (settings: TASKS_BACKEND).
+WORKER := $(if $(filter redis,$(TASKS_BACKEND)),run_redis_tasks --continuous,db_worker)
 
 .PHONY: setup run test lint bench clean
 
@@ -22,7 +24,7 @@ setup: $(INSTALLED)
 run: setup
 	$(PY) manage.py seed_demo
 	@trap 'kill 0' EXIT INT TERM; \
-	$(PY) manage.py db_worker & \
+	$(PY) manage.py $(WORKER) & \
 	$(PY) manage.py runserver $(HOST)
 
 test: setup
