@@ -19,7 +19,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from transfers.admin_views import flow_findings_html, sub_processor_findings_html
 
-from .admin_forms import DataFlowForm, LocationFormSet, SubProcessorForm
+from .admin_forms import DataFlowForm, LocationForm, LocationFormSet, SubProcessorForm
 from .api.authentication import api_token_revoke
 from .changes import roster_write
 from .choices import DataCategoryCode
@@ -173,6 +173,7 @@ class LocationCountryFilter(admin.SimpleListFilter):
 
 class LocationInline(admin.TabularInline):
     model = Location
+    form = LocationForm
     formset = LocationFormSet
     extra = 0
     fields = ["country", "region", "city"]

@@ -9,7 +9,7 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
 from .choices import Certification, DataCategoryCode
-from .models import DataFlow, SubProcessor
+from .models import DataFlow, Location, SubProcessor
 from .validators import flow_country_problems
 
 
@@ -83,6 +83,40 @@ class DataFlowForm(forms.ModelForm):
     class Meta:
         model = DataFlow
         fields = ["sub_processor", "data_categories", "subjects", "countries", "purpose"]
+
+
+class LocationForm(forms.ModelForm):
+    """A location whose country may be left empty when its provider region is in the
+    reference cloud-region table (``ap-east-1`` fills ``HK``); the country is then recorded,
+    never guessed later from the region's name."""
+
+    class Meta:
+        model = Location
+        fields = ["country", "region", "city"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["country"].required = False
+        self.fields["country"].help_text = _(
+            "Left empty, filled from the provider region when the region is a known one."
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        region = cleaned.get("region") or ""
+        if not cleaned.get("country") and region:
+            # The admin is the outer layer: it may use what the checker's reference data knows.
+            from transfers.selectors import region_countries
+
+            known = region_countries(region)
+            if len(known) == 1:
+                cleaned["country"] = next(iter(known))
+            else:
+                self.add_error("country", _(
+                    "Record the country: the region %(region)s is not one whose country the "
+                    "reference data knows for certain."
+                ) % {"region": region})
+        return cleaned
 
 
 class LocationFormSet(BaseInlineFormSet):

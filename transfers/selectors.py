@@ -209,6 +209,15 @@ def findings_for_flow(flow_id: int) -> list[AuditEntry]:
     return [e for e in roster_audit() if e.flow_id == flow_id]
 
 
+def region_countries(region: str) -> frozenset[str]:
+    """The countries the cloud-region table gives a provider region id (any provider)."""
+    from transfers.models import CloudRegion
+
+    return frozenset(
+        CloudRegion.objects.filter(region__iexact=region.strip()).values_list("country", flat=True)
+    )
+
+
 def location_region_mismatches(*, snapshot: Snapshot | None = None) -> list[RegionMismatch]:
     """Locations whose recorded country is not the country of their provider region in the
     cloud-region table (for the compliance page). A region id several providers use with

@@ -454,3 +454,40 @@ def test_the_change_page_lists_the_flows_with_links(admin_client, cdn):
 ])
 def test_a_history_url_with_a_bad_id_is_not_found(admin_client, db, path):
     assert admin_client.get(path).status_code == 404
+
+
+# --- locations filled from the cloud-region reference data ----------------------------------------
+
+
+def add_location(admin_client, sub_processor, *, country="", region=""):
+    data = page_data(admin_client.get(url("subprocessor", "change", sub_processor.pk)))
+    index = int(data["locations-TOTAL_FORMS"])
+    data["locations-TOTAL_FORMS"] = str(index + 1)
+    data[f"locations-{index}-country"] = country
+    data[f"locations-{index}-region"] = region
+    return admin_client.post(url("subprocessor", "change", sub_processor.pk), data)
+
+
+def test_a_location_with_a_known_region_and_no_country_gets_the_region_country(admin_client, cdn):
+    # ap-east-1 is AWS's Hong Kong region, whatever "east" suggests.
+    response = add_location(admin_client, cdn, region="ap-east-1")
+    assert response.status_code == 302
+    assert cdn.locations.get(region="ap-east-1").country == "HK"
+
+
+def test_a_mainland_sounding_region_in_hong_kong_is_recorded_as_hong_kong(admin_client, cdn):
+    response = add_location(admin_client, cdn, region="cn-hongkong")
+    assert response.status_code == 302
+    assert cdn.locations.get(region="cn-hongkong").country == "HK"
+
+
+def test_an_unknown_region_without_a_country_is_refused(admin_client, cdn):
+    response = add_location(admin_client, cdn, region="moon-base-1")
+    assert response.status_code == 200
+    assert not cdn.locations.filter(region="moon-base-1").exists()
+
+
+def test_a_recorded_country_is_kept_whatever_the_region_says(admin_client, cdn):
+    response = add_location(admin_client, cdn, country="SG", region="ap-east-1")
+    assert response.status_code == 302
+    assert cdn.locations.get(region="ap-east-1").country == "SG"
