@@ -5,7 +5,7 @@ import pkgutil
 import sys
 from pathlib import Path
 
-SKIP = {"harness", "settings", "urls"}
+SKIP = {"gunicorn_conf", "harness", "settings", "urls"}
 
 if __name__ == "__main__":
     names = sys.argv[1:] or sorted(

@@ -122,8 +122,9 @@ class Server:
             sock.bind(("127.0.0.1", 0))
             self.port = sock.getsockname()[1]
         self.process = subprocess.Popen(
-            [PYTHON, "-m", "gunicorn", "-c", "/dev/null", "-w", str(self.workers), "-k", "sync",
-             "-b", f"127.0.0.1:{self.port}", "--log-level", "warning", "config.wsgi"],
+            [PYTHON, "-m", "gunicorn", "-c", str(ROOT / "bench" / "gunicorn_conf.py"),
+             "-w", str(self.workers), "-k", "sync", "-b", f"127.0.0.1:{self.port}",
+             "config.wsgi"],
             cwd=ROOT, env=self.env, start_new_session=True,
         )
         deadline = time.monotonic() + 30

@@ -59,8 +59,8 @@ def _assessment(regime: Regime, q: Question, sp: SubProcessor) -> Findings:
     completed 2025-03-01, it is fresh up to and including 2026-03-01 and stale from 2026-03-02.
     """
     d = q.destination_country
-    done = sp.assessments.get(d)
-    if done is None or done > q.on:
+    done = sp.assessment_on(d, q.on)
+    if done is None:
         return one(
             f"{regime.code}.tia_missing",
             Severity.ERROR,

@@ -92,6 +92,15 @@ class SubProcessor:
     safeguards: tuple[Safeguard, ...] = ()
     assessments: Mapping[str, date] = _EMPTY  # destination -> latest completed TIA
     flows: tuple[Flow, ...] = ()
+    # destination -> the earlier TIAs, newest first: what stood on a day before the latest one.
+    earlier_assessments: Mapping[str, tuple[date, ...]] = _EMPTY
+
+    def assessment_on(self, country: str, on: date) -> date | None:
+        """The latest TIA for `country` completed on or before `on`, if any."""
+        latest = self.assessments.get(country)
+        if latest is None or latest <= on:
+            return latest
+        return next((day for day in self.earlier_assessments.get(country, ()) if day <= on), None)
 
 
 @dataclass(frozen=True, slots=True)

@@ -134,19 +134,25 @@ def reference_data_from_db() -> ReferenceData:
     )
 
 
-def _latest_assessments(assessments) -> dict[str, date]:
-    latest: dict[str, date] = {}
+def _assessments(assessments) -> tuple[dict[str, date], dict[str, tuple[date, ...]]]:
+    """Per destination: the latest TIA, and the earlier ones newest first (for past days)."""
+    by_country: dict[str, list[date]] = {}
     for assessment in assessments:
-        country = str(assessment.country)
-        if country not in latest or assessment.completed > latest[country]:
-            latest[country] = assessment.completed
-    return latest
+        by_country.setdefault(str(assessment.country), []).append(assessment.completed)
+    latest, earlier = {}, {}
+    for country, days in by_country.items():
+        days.sort(reverse=True)
+        latest[country] = days[0]
+        if len(days) > 1:
+            earlier[country] = tuple(days[1:])
+    return latest, earlier
 
 
 def _record(sp: SubProcessorModel) -> SubProcessorRecord:
     # Sorted here, not by the database, so that every backend's collation gives one order.
     flows = sorted(sp.data_flows.all(), key=lambda flow: (flow.purpose, flow.pk))
     locations = tuple((str(loc.country), loc.region) for loc in sp.locations.all())
+    latest, earlier = _assessments(sp.assessments.all())
     facts = SubProcessor(
         slug=sp.slug,
         name=sp.name,
@@ -165,7 +171,8 @@ def _record(sp: SubProcessorModel) -> SubProcessorRecord:
         safeguards=tuple(
             Safeguard(kind=s.kind, module=s.module, signed=s.signed) for s in sp.safeguards.all()
         ),
-        assessments=MappingProxyType(_latest_assessments(sp.assessments.all())),
+        assessments=MappingProxyType(latest),
+        earlier_assessments=MappingProxyType(earlier),
         flows=tuple(
             Flow(
                 data_categories=frozenset(flow.data_categories),

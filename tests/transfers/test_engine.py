@@ -503,6 +503,17 @@ def test_assessment_completed_after_the_day_asked_did_not_exist_then():
     assert rules(ask(sp, "FR", "SG", on=date(2026, 5, 31))) == ["eu.tia_missing"]
 
 
+def test_on_a_past_day_the_assessment_that_stood_then_counts():
+    sp = make_sp(
+        safeguards=EEA_SCC,
+        assessments={"SG": date(2026, 6, 1)},
+        earlier_assessments={"SG": (date(2025, 9, 1), date(2024, 1, 1))},
+    )
+    assert rules(ask(sp, "FR", "SG", on=date(2026, 5, 31))) == []  # the 2025-09-01 one
+    assert rules(ask(sp, "FR", "SG", on=date(2025, 6, 1))) == ["eu.tia_stale"]  # 2024-01-01
+    assert rules(ask(sp, "FR", "SG", on=date(2023, 12, 31))) == ["eu.tia_missing"]
+
+
 def test_assessment_must_be_for_the_destination():
     sp = make_sp(safeguards=EEA_SCC, assessments={"US": ON})
     assert rules(ask(sp, "FR", "SG")) == ["eu.tia_missing"]
@@ -1107,3 +1118,18 @@ def test_reference_data_from_rows_refuses_misleading_rows(rows, message):
     arguments.update(rows)
     with pytest.raises(ValueError, match=message):
         ReferenceData.from_rows(**arguments)
+
+
+def test_audit_leaves_the_garbage_collector_as_it_found_it():
+    import gc
+
+    sp = make_sp(safeguards=EEA_SCC, assessments={"SG": ON})
+    assert gc.isenabled()
+    assert audit([sp], REF, ON)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        audit([sp], REF, ON)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
