@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from .models import Delivery, DeliveryStatus, Notice, Objection, ObjectionStatus, Subscriber
-from .services import deliveries_retry, notices_publish
+from .services import deliveries_enqueue, deliveries_retry, notices_publish
 
 
 @admin.register(Notice)
@@ -65,9 +65,14 @@ class DeliveryAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 
-    @admin.action(description=_("Retry selected failed deliveries"), permissions=["change"])
+    @admin.action(description=_("Send selected failed or pending deliveries again"),
+                  permissions=["change"])
     def retry(self, request, queryset):
         count = deliveries_retry(deliveries=queryset.filter(status=DeliveryStatus.FAILED))
+        # Pending ones too: a worker killed in mid-batch leaves them with no task. Sending
+        # again is safe, since the sender never resends a delivery marked sent.
+        count += deliveries_enqueue(delivery_ids=queryset.filter(
+            status=DeliveryStatus.PENDING).values_list("pk", flat=True))
         self.message_user(request, ngettext(
             "%(count)d delivery queued again.", "%(count)d deliveries queued again.", count
         ) % {"count": count}, messages.SUCCESS)

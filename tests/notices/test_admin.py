@@ -5,7 +5,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from notices.models import Delivery, Notice, Objection
+from notices.models import Delivery, Notice, Objection, Subscriber
 from notices.services import notices_publish
 from registry.changes import roster_write
 from registry.models import SubProcessor
@@ -45,6 +45,22 @@ def test_failed_delivery_is_listed_and_retried(admin_client, published, committe
                   Delivery.objects.values_list("pk", flat=True))})
     assert Delivery.objects.get().status == "sent"
     assert [m.to for m in mail.outbox] == [["ann@example.com"]]
+
+
+def test_a_pending_delivery_left_without_a_task_can_be_sent_from_the_admin(
+        admin_client, published, committed):
+    # As after a worker was killed in mid-batch: pending, and no task will pick it up.
+    Delivery.objects.update(status="pending", sent_at=None)
+    sent = Delivery.objects.create(notice=published, subscriber=Subscriber.objects.create(
+        email="bob@example.com", language="en", confirmed_at=timezone.now()),
+        status="sent", sent_at=timezone.now())
+    mail.outbox.clear()
+    committed(admin_client.post, "/admin/notices/delivery/",
+              {"action": "retry", "_selected_action": list(
+                  Delivery.objects.values_list("pk", flat=True))})
+    assert set(Delivery.objects.values_list("status", flat=True)) == {"sent"}
+    assert [m.to for m in mail.outbox] == [["ann@example.com"]]  # never resends bob's
+    assert Delivery.objects.get(pk=sent.pk).sent_at == sent.sent_at
 
 
 def test_objection_is_listed_and_resolved(admin_client, published):
