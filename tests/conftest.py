@@ -1,8 +1,19 @@
 """Shared fixtures: a small roster built through the same code a roster file goes through."""
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 from registry.roster import apply_roster, read_roster
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Every test starts in the default language: a request to a /zh-hans/ page activates
+    Chinese in the thread, and nothing else would switch it back for the next test."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 def roster_entry(slug, category="cloud_infrastructure", countries=("US",), **fields):
