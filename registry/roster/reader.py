@@ -1,91 +1,20 @@
-"""Roster files, version 1 (contract §3): read, validate whole, merge by slug, export.
-
-``read_roster`` turns a parsed file into a ``RosterPlan`` or a list of problems, each naming its
-path (``sub_processors[2].locations[0].country: 'XX' is not an ISO 3166-1 country code``). It
-validates through the models' own ``full_clean()``, the same rules the admin and the API use.
-``apply_roster`` merges a plan in one transaction, writing only what differs.
-"""
+"""Reading a roster file: parse YAML or JSON, then validate all of it into a ``RosterPlan`` or
+raise ``RosterFileError`` with one line per problem and its path
+(``sub_processors[2].locations[0].country: 'XX' is not an ISO 3166-1 country code``). It
+validates through the models' own ``full_clean()``, the rules the admin and the API use."""
 
 import json
-from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 from pathlib import Path
 
 import yaml
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import transaction
-from django.utils import timezone
 
-from .changes import roster_write
-from .choices import AI_MODEL_PROVIDER
-from .models import (
-    Category,
-    DataFlow,
-    Location,
-    Safeguard,
-    SubProcessor,
-    TransferAssessment,
-)
-from .services import children_replace, instance_save_changes, sub_processors_retire
-from .validators import flow_country_problems, validate_country_code
+from registry.choices import AI_MODEL_PROVIDER
+from registry.models import Category, DataFlow, SubProcessor
+from registry.validators import flow_country_problems, validate_country_code
 
-VERSION = 1
-
-
-class RosterFileError(Exception):
-    """A roster file that cannot be used; ``problems`` has one line per problem."""
-
-    def __init__(self, problems: list[str]):
-        super().__init__("\n".join(problems))
-        self.problems = problems
-
-
-# --- the plan: a validated roster file as model field values ----------------------------------
-
-
-@dataclass
-class SubProcessorPlan:
-    slug: str
-    fields: dict  # SubProcessor field values; "category" holds the category slug
-    locations: list[dict] = field(default_factory=list)
-    safeguards: list[dict] = field(default_factory=list)
-    assessments: list[dict] = field(default_factory=list)
-    flows: list[dict] = field(default_factory=list)
-
-
-@dataclass
-class RosterPlan:
-    categories: list[dict] = field(default_factory=list)
-    sub_processors: list[SubProcessorPlan] = field(default_factory=list)
-
-
-# Child lists of a sub-processor: file key, model, and the key that identifies a row's value.
-def _location_key(row):
-    return (str(row["country"]), row.get("region") or "", row.get("city") or "")
-
-
-def _safeguard_key(row):
-    return (row["kind"], row.get("module"), row.get("signed"))
-
-
-def _assessment_key(row):
-    return (str(row["country"]), row["completed"])
-
-
-def _flow_key(row):
-    return (
-        tuple(row["data_categories"]),
-        tuple(row["subjects"]),
-        tuple(row["countries"]),
-        row.get("purpose") or "",
-    )
-
-
-CHILDREN = (
-    ("locations", Location, _location_key),
-    ("safeguards", Safeguard, _safeguard_key),
-    ("assessments", TransferAssessment, _assessment_key),
-)
+from .plan import CHILDREN, VERSION, RosterFileError, RosterPlan, SubProcessorPlan, flow_key
 
 # Where a model field's error is reported in the file.
 FIELD_PATHS = {
@@ -94,8 +23,6 @@ FIELD_PATHS = {
     **{name: f"ai.{name}" for name in SubProcessor.AI_FLAGS},
 }
 
-
-# --- reading ------------------------------------------------------------------------------------
 
 
 def load_roster_file(path: str | Path) -> dict:
@@ -413,180 +340,7 @@ def _read_flow(reader, entry, path, by_slug, seen) -> None:
         reader.problem(f"{path}.countries",
                        f"{slug} has no location in {', '.join(missing)}")
         return
-    if any(_flow_key(other) == _flow_key(row) for other in sp_plan.flows):
+    if any(flow_key(other) == flow_key(row) for other in sp_plan.flows):
         reader.problem(path, "repeats another data flow of " + slug)
         return
     sp_plan.flows.append(row)
-
-
-# --- merging ------------------------------------------------------------------------------------
-
-
-class _DryRun(Exception):
-    pass
-
-
-def apply_roster(
-    plan: RosterPlan, *, prune: bool = False, dry_run: bool = False, user=None,
-    actor: str = "import_roster", reason: str = "Imported from a roster file",
-) -> list[str]:
-    """Merge a validated plan by slug in one transaction; return one line per change.
-
-    The file is the whole truth about what the format carries for each sub-processor it names;
-    internal notes are kept; sub-processors it does not name are untouched, or retired with
-    ``prune``. With ``dry_run`` nothing is kept.
-    """
-    report: list[str] = []
-    try:
-        with transaction.atomic(), roster_write(user=user, actor=actor, reason=reason):
-            _merge(plan, prune=prune, report=report)
-            if dry_run:
-                raise _DryRun
-    except _DryRun:
-        pass
-    return report
-
-
-def _merge(plan: RosterPlan, *, prune: bool, report: list[str]) -> None:
-    categories = {c.slug: c for c in Category.objects.all()}
-    for values in plan.categories:
-        category = categories.get(values["slug"]) or Category()
-        created = category.pk is None
-        if instance_save_changes(instance=category, data=values):
-            report.append(f"category {values['slug']}: {'created' if created else 'updated'}")
-        categories[category.slug] = category
-
-    existing = {sp.slug: sp for sp in SubProcessor.objects.select_related("category")}
-    for sp_plan in plan.sub_processors:
-        sub_processor = existing.get(sp_plan.slug) or SubProcessor(slug=sp_plan.slug)
-        created = sub_processor.pk is None
-        data = {**sp_plan.fields, "category": categories[sp_plan.fields["category"]]}
-        changed = instance_save_changes(instance=sub_processor, data=data)
-        lists = []
-        for key, _model, row_key in CHILDREN:
-            added, removed = children_replace(
-                parent=sub_processor, relation=key, rows=getattr(sp_plan, key), key=row_key
-            )
-            if added or removed:
-                lists.append(f"{key} +{added} -{removed}")
-        added, removed = children_replace(
-            parent=sub_processor, relation="data_flows", rows=sp_plan.flows, key=_flow_key
-        )
-        if added or removed:
-            lists.append(f"data_flows +{added} -{removed}")
-        if created:
-            report.append(f"{sp_plan.slug}: created")
-        elif changed or lists:
-            report.append(f"{sp_plan.slug}: updated " + ", ".join(changed + lists))
-
-    if prune:
-        named = {sp.slug for sp in plan.sub_processors}
-        stale = [sp for slug, sp in sorted(existing.items()) if slug not in named]
-        for sub_processor in sub_processors_retire(sub_processors=stale, on=timezone.localdate()):
-            report.append(f"{sub_processor.slug}: retired")
-
-
-# --- exporting ----------------------------------------------------------------------------------
-
-
-def end_of_day(day: date) -> datetime:
-    """The last moment of ``day`` in the registry's time zone."""
-    start = datetime.combine(day + timedelta(days=1), time.min)
-    return timezone.make_aware(start, timezone.get_current_timezone()) - timedelta(microseconds=1)
-
-
-def roster_as_of(day: date | None = None) -> dict:
-    """The roster as a roster-file dict: now, or as it stood at the end of ``day``."""
-    if day is None:
-        managers = {m: m.objects for m in (Category, SubProcessor, Location, Safeguard,
-                                           TransferAssessment, DataFlow)}
-        rows = {m: list(manager.all()) for m, manager in managers.items()}
-    else:
-        moment = end_of_day(day)
-        rows = {m: list(m.history.as_of(moment)) for m in (Category, SubProcessor, Location,
-                                                          Safeguard, TransferAssessment, DataFlow)}
-    return build_roster(rows)
-
-
-def build_roster(rows: dict) -> dict:
-    """Build the file's dict from model instances (live, or rebuilt from history)."""
-    categories = {c.pk: c for c in rows[Category]}
-    children: dict[type, dict[int, list]] = {}
-    for model in (Location, Safeguard, TransferAssessment, DataFlow):
-        grouped: dict[int, list] = {}
-        for row in rows[model]:
-            grouped.setdefault(row.sub_processor_id, []).append(row)
-        children[model] = grouped
-
-    roster: dict = {"version": VERSION}
-    extra = sorted((c for c in categories.values() if not c.builtin), key=lambda c: c.slug)
-    if extra:
-        roster["categories"] = [
-            {"slug": c.slug, "name": {"en": c.name_en, "zh-hans": c.name_zh_hans}} for c in extra
-        ]
-    sub_processors, flows = [], []
-    for sp in sorted(rows[SubProcessor], key=lambda sp: sp.slug):
-        category = categories.get(sp.category_id)
-        sub_processors.append(_export_sub_processor(sp, category, children))
-        sp_flows = children[DataFlow].get(sp.pk, [])
-        for flow in sorted(sp_flows, key=lambda f: _flow_key(vars(f))):
-            flows.append({
-                "sub_processor": sp.slug,
-                "data_categories": list(flow.data_categories),
-                "subjects": list(flow.subjects),
-                "countries": list(flow.countries),
-                "purpose": flow.purpose,
-            })
-    roster["sub_processors"] = sub_processors
-    roster["data_flows"] = flows
-    return roster
-
-
-def _export_sub_processor(sp, category, children) -> dict:
-    purpose = {"en": sp.purpose_en}
-    if sp.purpose_zh_hans:
-        purpose["zh-hans"] = sp.purpose_zh_hans
-    entry = {
-        "slug": sp.slug,
-        "name": sp.name,
-        "category": category.slug if category else None,
-        "purpose": purpose,
-        "website": sp.website or None,
-        "headquarters": str(sp.headquarters),
-        "status": sp.status,
-        "effective_from": sp.effective_from,
-        "retired_on": sp.retired_on,
-        "public": sp.public,
-        "dpa_signed": sp.dpa_signed,
-        "certifications": list(sp.certifications),
-    }
-    if category is not None and category.slug == AI_MODEL_PROVIDER:
-        entry["ai"] = {name: getattr(sp, name) for name in SubProcessor.AI_FLAGS}
-    entry["locations"] = [
-        {"country": str(loc.country), "region": loc.region, "city": loc.city}
-        for loc in sorted(children[Location].get(sp.pk, []),
-                          key=lambda loc: (str(loc.country), loc.region, loc.city))
-    ]
-    safeguards = []
-    for safeguard in sorted(children[Safeguard].get(sp.pk, []),
-                            key=lambda s: (s.kind, s.module or 0, s.signed or date.min)):
-        row = {"kind": safeguard.kind}
-        if safeguard.module is not None:
-            row["module"] = safeguard.module
-        row["signed"] = safeguard.signed
-        safeguards.append(row)
-    entry["safeguards"] = safeguards
-    entry["assessments"] = [
-        {"country": str(a.country), "completed": a.completed}
-        for a in sorted(children[TransferAssessment].get(sp.pk, []),
-                        key=lambda a: (str(a.country), a.completed))
-    ]
-    return entry
-
-
-def dump_roster(roster: dict, fmt: str) -> str:
-    """Serialise deterministically: the same roster gives the same bytes."""
-    if fmt == "json":
-        return json.dumps(roster, indent=2, ensure_ascii=False, default=date.isoformat) + "\n"
-    return yaml.safe_dump(roster, sort_keys=False, allow_unicode=True, default_flow_style=None,
-                          width=100)
