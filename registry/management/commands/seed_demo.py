@@ -28,7 +28,7 @@ class Command(BaseCommand):
             password = secrets.token_urlsafe(12)
             users.create_superuser(username, f"{username}@localhost", password)
             self.stdout.write(self.style.SUCCESS(
-                f"Development admin: http://127.0.0.1:8000/admin/  user {username!r}  "
+                f"Development admin (at /admin/ of the server below): user {username!r}  "
                 f"password {password!r}"
             ))
         else:
