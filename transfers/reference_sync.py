@@ -11,9 +11,9 @@ from pathlib import Path
 
 import yaml
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
+from registry.changes import bump_version
 from transfers.reference_data import (
     ADEQUACY_FILES,
     REFERENCE_DIR,
@@ -55,11 +55,7 @@ def _model(apps, name):
 
 def _bump_roster_version(apps) -> None:
     """Every server process keys its compiled snapshot on the roster stamp: move it on."""
-    version = (apps.get_model("registry", "RosterVersion") if apps is not None else None)
-    if version is None:
-        from registry.models import RosterVersion as version
-    if not version.objects.filter(pk=1).update(stamp=F("stamp") + 1):
-        version.objects.create(pk=1, stamp=1)
+    bump_version(apps.get_model("registry", "RosterVersion") if apps is not None else None)
 
 
 def sync_reference_data(apps=None, schema_editor=None, *, directory: Path = REFERENCE_DIR) -> None:

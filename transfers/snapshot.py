@@ -18,10 +18,10 @@ from datetime import date
 from types import MappingProxyType
 from typing import Any
 
-from django.db import connection
 from django.utils import timezone
 
-from registry.models import Category, RosterVersion
+from registry.changes import current_version
+from registry.models import Category
 from registry.models import SubProcessor as SubProcessorModel
 from transfers.engine import Flow, ReferenceData, Safeguard, SubProcessor
 from transfers.models import (
@@ -213,23 +213,6 @@ def build_snapshot(version: int, day: date) -> Snapshot:
 
 _lock = threading.Lock()
 _current: Snapshot | None = None
-_STAMP_SQL = "SELECT {stamp} FROM {table} WHERE {pk} = %s"
-
-
-def roster_stamp() -> int:
-    """The roster version stamp, as ``registry.changes.current_version`` reads it.
-
-    Written in SQL because it runs on every check and routes request: the ORM spends far
-    longer compiling this one-row query than the database spends answering it.
-    """
-    quote = connection.ops.quote_name
-    meta = RosterVersion._meta
-    sql = _STAMP_SQL.format(stamp=quote(meta.get_field("stamp").column),
-                            table=quote(meta.db_table), pk=quote(meta.pk.column))
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [1])
-        row = cursor.fetchone()
-    return row[0] if row else 0
 
 
 def get_snapshot() -> Snapshot:
@@ -238,7 +221,7 @@ def get_snapshot() -> Snapshot:
     One query (the stamp) when nothing changed.
     """
     global _current
-    version, day = roster_stamp(), timezone.localdate()
+    version, day = current_version(), timezone.localdate()
     snapshot = _current
     if snapshot is not None and snapshot.version == version and snapshot.day == day:
         return snapshot

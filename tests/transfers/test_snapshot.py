@@ -167,17 +167,21 @@ def test_snapshot_orders_records_by_slug(db, size):
     assert slugs == sorted(slugs)
 
 
-def test_roster_stamp_reads_the_registry_stamp(small_roster):
-    from transfers.snapshot import roster_stamp
-
-    assert roster_stamp() == current_version() > 0
-    import_roster_data({"version": 1, "sub_processors": [roster_entry("new-one")]})
-    assert roster_stamp() == current_version()
-
-
-def test_roster_stamp_is_zero_before_any_write(db):
+def test_the_stamp_read_in_sql_is_the_registry_stamp(small_roster):
+    from registry.changes import roster_version
     from registry.models import RosterVersion
-    from transfers.snapshot import roster_stamp
+
+    stored = RosterVersion.objects.get()
+    assert roster_version() == (stored.stamp, stored.changed_at)
+    assert current_version() == stored.stamp > 0
+    import_roster_data({"version": 1, "sub_processors": [roster_entry("new-one")]})
+    assert current_version() == RosterVersion.objects.get().stamp == stored.stamp + 1
+
+
+def test_the_stamp_is_zero_before_any_write(db):
+    from registry.changes import roster_version
+    from registry.models import RosterVersion
 
     RosterVersion.objects.all().delete()
-    assert roster_stamp() == current_version() == 0
+    assert roster_version() == (0, None)
+    assert current_version() == 0
