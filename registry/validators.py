@@ -27,6 +27,10 @@ validate_category_slug = RegexValidator(
 )
 
 COUNTRY_ERROR = _("%(value)r is not an ISO 3166-1 country code")
+DATA_CATEGORY_ERROR = _(
+    "%(value)r is not a data category (account, billing, user_content, communications, usage, "
+    "device, cookies)"
+)
 
 
 def is_country_code(value: object) -> bool:
@@ -78,8 +82,7 @@ def validate_data_category_list(value) -> None:
     _validate_code_list(
         value,
         allowed=lambda item: item in DataCategoryCode.values,
-        error=_("%(value)r is not a data category (account, billing, user_content, "
-                "communications, usage, device, cookies)"),
+        error=DATA_CATEGORY_ERROR,
         field_label=_("data categories"),
     )
 

@@ -15,21 +15,22 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from registry.choices import DataCategoryCode
-from registry.validators import is_country_code
+from registry.validators import COUNTRY_ERROR, DATA_CATEGORY_ERROR, is_country_code
 
-DATA_CATEGORY_ERROR = _(
-    "%(value)s is not a data category (account, billing, user_content, communications, usage, "
-    "device, cookies)"
-)
-COUNTRY_ERROR = _("%(value)s is not an ISO 3166-1 country code")
 MAX_ECHO = 40
 DATA_CATEGORIES = frozenset(DataCategoryCode.values)
 
 
-def _shown(value: object) -> str:
-    """The bad value as a message quotes it, cut short: an error must not echo a megabyte."""
-    text = repr(value)
-    return text if len(text) <= MAX_ECHO else f"{text[:MAX_ECHO]}…"
+class _Shown:
+    """The bad value as a message quotes it (``%(value)r``), cut short: an error must not echo
+    a megabyte back."""
+
+    def __init__(self, value: object):
+        self.value = value
+
+    def __repr__(self) -> str:
+        text = repr(self.value)
+        return text if len(text) <= MAX_ECHO else f"{text[:MAX_ECHO]}…"
 
 
 @extend_schema_field(OpenApiTypes.STR)
@@ -54,7 +55,7 @@ class CountryCodeField(TextField):
     def to_internal_value(self, data):
         value = super().to_internal_value(data)
         if not is_country_code(value):
-            raise serializers.ValidationError(COUNTRY_ERROR % {"value": _shown(value)})
+            raise serializers.ValidationError(COUNTRY_ERROR % {"value": _Shown(value)})
         return value
 
 
@@ -64,7 +65,7 @@ class DataCategoryField(TextField):
 
     def to_internal_value(self, data):
         if not isinstance(data, str) or data not in DATA_CATEGORIES:
-            raise serializers.ValidationError(DATA_CATEGORY_ERROR % {"value": _shown(data)})
+            raise serializers.ValidationError(DATA_CATEGORY_ERROR % {"value": _Shown(data)})
         return data
 
 
@@ -119,7 +120,7 @@ class CheckRequestSerializer(LeanSerializer):
     def validate_sub_processor(self, value):
         if value not in self.snapshot.by_slug:
             raise serializers.ValidationError(
-                _("%(value)s is not a sub-processor of the roster") % {"value": _shown(value)}
+                _("%(value)r is not a sub-processor of the roster") % {"value": _Shown(value)}
             )
         return value
 
@@ -143,7 +144,7 @@ class RoutesQuerySerializer(LeanSerializer):
     def validate_category(self, value):
         if value not in self.snapshot.categories:
             raise serializers.ValidationError(
-                _("%(value)s is not a sub-processor category") % {"value": _shown(value)}
+                _("%(value)r is not a sub-processor category") % {"value": _Shown(value)}
             )
         return value
 
