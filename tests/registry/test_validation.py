@@ -27,8 +27,8 @@ def problems(data) -> list[str]:
     return error.value.problems
 
 
-def accepted(data) -> None:
-    read_roster(data)  # raises RosterFileError listing the problems otherwise
+def accepted(data):
+    return read_roster(data)  # raises RosterFileError listing the problems otherwise
 
 
 def flow(slug="cdn", **fields):
@@ -50,7 +50,10 @@ def test_a_location_country_must_be_an_exact_iso_code(code):
 
 @pytest.mark.parametrize("code", ["HK", "MO", "TW", "CN", "GB"])
 def test_hong_kong_macao_and_taiwan_are_countries_of_their_own(code):
-    accepted(roster(roster_entry("cdn", countries=(code,), headquarters=code)))
+    plan = accepted(roster(roster_entry("cdn", countries=(code,), headquarters=code)))
+    [sp] = plan.sub_processors
+    assert sp.fields["headquarters"] == code  # kept as given, never folded into CN
+    assert [location["country"] for location in sp.locations] == [code]
 
 
 def test_the_headquarters_must_be_an_iso_code():
