@@ -6,6 +6,7 @@ them: a lookup is one indexed query.
 
 import hashlib
 import secrets
+from datetime import timedelta
 
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +17,7 @@ from rest_framework.permissions import BasePermission
 from registry.models import APIToken
 
 KEYWORD = "Token"
+LAST_USED_RESOLUTION = timedelta(minutes=1)
 
 
 def token_digest(key: str) -> str:
@@ -47,6 +49,11 @@ class APITokenAuthentication(BaseAuthentication):
         token = APIToken.objects.filter(digest=token_digest(key), revoked_at__isnull=True).first()
         if token is None:
             raise exceptions.AuthenticationFailed(_("The token is not valid or was revoked."))
+        now = timezone.now()
+        # To the minute: enough to find unused tokens, and no write on most requests.
+        if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
+            APIToken.objects.filter(pk=token.pk).update(last_used_at=now)
+            token.last_used_at = now
         return (None, token)
 
     def authenticate_header(self, request):
